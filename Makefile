@@ -7,9 +7,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.requirements-installed
-MATHJAX := _static/mathjax/tex-svg.js
+MATHJAX := _vendor/mathjax/tex-svg.js
 CACHE_KEY := _build/.execution-cache-key
-NBMAKE_WORKERS ?= 2
+# Notebooks executed at once by nbmake and by the execution cache (two fit this 2-core machine).
+WORKERS ?= 2
+# nbmake skips any path with a folder named _build, so the copies live beside it.
+EXECUTED := .nbmake
 
 # Kernels started by the build, nbmake and JupyterLab inherit these.
 export PATH := $(BIN):$(PATH)
@@ -22,6 +25,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 book: $(INSTALLED) $(MATHJAX)
 	@$(MAKE) --no-print-directory execution-cache
+	python scripts/execution_cache.py execute --workers $(WORKERS)
 	@jupyter-book build . -W -n --keep-going || { \
 		echo "The book build failed. Execution logs:"; \
 		cat _build/html/reports/*.log 2>/dev/null || echo "(no execution log was written)"; \
@@ -43,14 +47,21 @@ lint: $(INSTALLED)
 unit: $(INSTALLED)
 	pytest -n 2 tests --ignore=tests/site
 
+# nbmake runs copies of the chapters and writes their outputs back to the copies, which then
+# fill the execution cache: `make test` executes every chapter once, not twice.
 notebooks: $(INSTALLED)
-	pytest --nbmake --nbmake-timeout=300 -n $(NBMAKE_WORKERS) $$(python scripts/toc_notebooks.py)
+	@$(MAKE) --no-print-directory execution-cache
+	@rm -rf $(EXECUTED); for notebook in $$(python scripts/toc_notebooks.py); do \
+		mkdir -p "$(EXECUTED)/$$(dirname $$notebook)"; cp "$$notebook" "$(EXECUTED)/$$notebook"; done
+	cd $(EXECUTED) && pytest --rootdir=. -p no:cacheprovider --nbmake --nbmake-timeout=300 \
+		--overwrite -n $(WORKERS) $$(cd $(CURDIR) && python scripts/toc_notebooks.py)
+	python scripts/execution_cache.py add $(EXECUTED)
 
 site-check: $(INSTALLED)
 	pytest tests/site
 
 clean:
-	rm -rf _build _static/mathjax
+	rm -rf _build _vendor
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -63,8 +74,8 @@ $(INSTALLED): requirements.txt pyproject.toml
 # MathJax ships in the django-static-mathjax wheel; the site serves this copy, not a CDN's.
 $(MATHJAX): $(INSTALLED)
 	@source=$$(python -c "import mathjax, pathlib; print(pathlib.Path(mathjax.__file__).parent / 'static/mathjax')"); \
-	rm -rf _static/mathjax; mkdir -p _static/mathjax; \
-	cp -r "$$source/es5/." _static/mathjax/; cp "$$source/LICENSE" _static/mathjax/LICENSE
+	rm -rf _vendor/mathjax; mkdir -p _vendor/mathjax; \
+	cp -r "$$source/es5/." _vendor/mathjax/; cp "$$source/LICENSE" _vendor/mathjax/LICENSE
 
 # jupyter-cache re-executes a notebook when its code changes, but not when the helper package,
 # the data or the pinned requirements change: drop the cache when their hash moves.

@@ -8,7 +8,11 @@ from sitecheck import PageScanner, css_urls, is_external, script_urls
 
 def _pages(build_dir: Path) -> list[Path]:
     # Themes copy Jinja templates (with "{{ pathto(...) }}" placeholders) into _static/.
-    return sorted(p for p in build_dir.rglob("*.html") if "_static" not in p.parts)
+    return sorted(
+        p
+        for p in build_dir.rglob("*.html")
+        if "_static" not in p.parts and not any(part.startswith(".") for part in p.parts)
+    )
 
 
 def _scan(page: Path) -> PageScanner:
