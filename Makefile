@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lab setup lint unit notebooks site-check clean execution-cache
+.PHONY: book test lab setup lint unit notebooks site-check bench clean execution-cache
 
 book: $(INSTALLED) $(MATHJAX)
 	@$(MAKE) --no-print-directory execution-cache
@@ -59,6 +59,10 @@ notebooks: $(INSTALLED)
 
 site-check: $(INSTALLED)
 	pytest tests/site
+
+# Times the floor, every chapter, a cold and an unchanged `make book`, and `make test`.
+bench: $(INSTALLED) $(MATHJAX)
+	python scripts/benchmark_book.py
 
 clean:
 	rm -rf _build _vendor

@@ -29,7 +29,7 @@ TIMEOUT_SECONDS = 300  # the same as `execute.timeout` in _config.yml
 
 
 def is_cached(cache, notebook: nbformat.NotebookNode) -> bool:
-    """Return True when the cache holds outputs for exactly this notebook's code."""
+    """Return True when the cache contains outputs for exactly this notebook's code."""
     try:
         cache.match_cache_notebook(notebook)
     except KeyError:

@@ -1,4 +1,4 @@
-"""Serve the built book on 127.0.0.1 and open its pages in headless Chromium via Playwright."""
+"""Serve the built book on 127.0.0.1 and find the Chromium that Playwright drives."""
 
 import contextlib
 import functools
