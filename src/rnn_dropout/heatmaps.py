@@ -101,6 +101,7 @@ def timestep_drop_plot(
     features = np.asarray(features)
 
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    smallest_seen = 1.0
     for colour, rate in zip(PALETTE, sorted(theory), strict=False):
         values = [np.asarray(m[rate], dtype=float) for m in (theory, measured)]
         ok = np.asarray(reliable[rate], dtype=bool)
@@ -110,12 +111,16 @@ def timestep_drop_plot(
         expected, observed = values
         ax.plot(features, expected, color=colour, lw=1.5, label=f"theory $p^F$, p = {rate}")
         seen = observed > 0
+        smallest_seen = min(smallest_seen, observed[seen].min(initial=1.0))
         ax.plot(features[seen & ok], observed[seen & ok], "o", color=colour, ms=6)
         ax.plot(features[seen & ~ok], observed[seen & ~ok], "o", mfc="none", color=colour, ms=6)
 
     ax.plot([], [], "o", color="#555555", label="measured")
     ax.plot([], [], "o", mfc="none", color="#555555", label="measured, too few samples")
     ax.set_yscale("log")
+    # The theory curves fall far below anything a sample can show, so cut the axis a decade
+    # under the smallest measured frequency instead of letting them squeeze the points.
+    ax.set_ylim(bottom=smallest_seen / 10, top=2.0)
     ax.set_xlabel("features per timestep F")
     ax.set_ylabel("P(whole timestep dropped)")
     ax.legend(fontsize=8, loc="lower left")
