@@ -37,9 +37,16 @@ def metric_against_gap_rate(
     """
     if len(schemes) > len(PALETTE):
         raise ValueError(f"at most {len(PALETTE)} schemes fit the palette, got {len(schemes)}")
-    figure, axes = plt.subplots(1, len(kinds), figsize=(3.2 * len(kinds), 3.4), sharey=True)
-    axes = np.atleast_1d(axes)
-    for ax, kind in zip(axes, kinds, strict=True):
+    # Two panels a row keep the figure readable in the book's narrow text column.
+    columns = min(2, len(kinds))
+    rows = -(-len(kinds) // columns)
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(3.6 * columns, 2.9 * rows), sharey=True, squeeze=False
+    )
+    axes = axes.ravel()
+    for ax in axes[len(kinds) :]:
+        ax.set_visible(False)
+    for ax, kind in zip(axes, kinds, strict=False):
         for colour, scheme in zip(PALETTE, schemes, strict=False):
             missing = [r for r in rates if (scheme, kind, r) not in summary]
             if missing:
@@ -50,7 +57,8 @@ def metric_against_gap_rate(
             ax.fill_between(rates, means - stds, means + stds, color=colour, alpha=0.15)
         ax.set_xlabel(f"fraction missing ({kind})")
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel(ylabel)
-    axes[-1].legend(fontsize=7, loc="lower left")
+    for ax in axes[::columns]:
+        ax.set_ylabel(ylabel)
+    axes[len(kinds) - 1].legend(fontsize=7, loc="lower left")
     figure.tight_layout()
     return figure
