@@ -26,7 +26,7 @@ def script_run(tmp_path_factory):
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     return completed, json_path
