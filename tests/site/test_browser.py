@@ -60,7 +60,7 @@ def _pages(build_dir: Path) -> list[str]:
 
 
 def _open(browser, base_url: str, path: str, *, theme: str = "light", width: int = 1280):
-    """Open one page and return (page, problems), blocking requests to other hosts."""
+    """Open one page and return (page, problems, requested URLs); block other hosts."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_init_script(f"localStorage.setItem('mode', '{theme}');")
     context.add_init_script(f"localStorage.setItem('theme', '{theme}');")
@@ -77,6 +77,8 @@ def _open(browser, base_url: str, path: str, *, theme: str = "light", width: int
             route_request.continue_()
 
     page.route("**/*", route)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
@@ -86,7 +88,7 @@ def _open(browser, base_url: str, path: str, *, theme: str = "light", width: int
     )
     page.goto(base_url + path, wait_until="load")
     page.wait_for_function(MATHJAX_READY)
-    return page, problems
+    return page, problems, requests
 
 
 def test_pages_load_cleanly(site, build_dir):
@@ -94,7 +96,7 @@ def test_pages_load_cleanly(site, build_dir):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     report = {}
     for path in _pages(build_dir):
-        page, problems = _open(browser, base_url, path)
+        page, problems, requests = _open(browser, base_url, path)
         facts = page.evaluate(PAGE_FACTS)
         if not facts["title"].strip():
             problems.append("empty <title>")
@@ -106,16 +108,24 @@ def test_pages_load_cleanly(site, build_dir):
             problems.append("raw $$ left in the page text")
         problems += [f"image not loaded: {src}" for src in facts["brokenImages"]]
         page.screenshot(path=str(_screenshot_path(path, "light")), full_page=True)
-        report[path] = problems
+        report[path] = {"requests": len(requests), "problems": problems}
         page.context.close()
 
-    failing = {path: problems for path, problems in report.items() if problems}
+    summary = {
+        "pages": len(report),
+        "requests": sum(entry["requests"] for entry in report.values()),
+        "per_page": report,
+    }
+    (SCREENSHOTS / "report.json").write_text(json.dumps(summary, indent=2))
+    print(f"checked {summary['pages']} pages and {summary['requests']} requests")
+
+    failing = {path: entry["problems"] for path, entry in report.items() if entry["problems"]}
     assert not failing, json.dumps(failing, indent=2)
 
 
 def test_search_finds_dropout_parameters(site):
     browser, base_url = site
-    page, problems = _open(browser, base_url, f"search.html?q={SEARCH_QUERY}")
+    page, problems, _ = _open(browser, base_url, f"search.html?q={SEARCH_QUERY}")
     page.wait_for_selector("#search-results li a", timeout=20_000)
     hits = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.href)")
     page.context.close()
@@ -127,7 +137,7 @@ def test_search_finds_dropout_parameters(site):
 def test_screenshots_light_and_dark(site, build_dir):
     browser, base_url = site
     for path in _pages(build_dir):
-        page, _ = _open(browser, base_url, path, theme="dark")
+        page, _, _ = _open(browser, base_url, path, theme="dark")
         page.screenshot(path=str(_screenshot_path(path, "dark")), full_page=True)
         page.context.close()
 
@@ -142,7 +152,7 @@ def test_screenshots_light_and_dark(site, build_dir):
 def test_first_chapter_fits_phone(site, build_dir):
     browser, base_url = site
     first_chapter = "chapters/two_kernels.html"
-    page, problems = _open(browser, base_url, first_chapter, width=PHONE_WIDTH)
+    page, problems, _ = _open(browser, base_url, first_chapter, width=PHONE_WIDTH)
     overflow = page.evaluate(PAGE_FACTS)["overflow"]
     target = SCREENSHOTS / f"phone-{PHONE_WIDTH}px-two_kernels.png"
     page.screenshot(path=str(target), full_page=True)
