@@ -63,10 +63,20 @@ def test_script_prints_hardware(script_run):
     assert "GPUs:" in completed.stdout
 
 
-def test_script_rejects_zero_repeats(capsys):
+def _load_script():
     spec = importlib.util.spec_from_file_location("benchmark_rnn_dropout", SCRIPT)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
+    return script
+
+
+def test_script_configurations_match_chapter():
+    # The script repeats the table because it must run without the helper package installed.
+    assert _load_script().CONFIGURATIONS == CONFIGURATIONS
+
+
+def test_script_rejects_zero_repeats(capsys):
+    script = _load_script()
 
     with pytest.raises(SystemExit) as exit_info:
         script.parse_args(["--repeats", "0"])
