@@ -1,7 +1,7 @@
 """Time one training step of a GRU or LSTM model under each dropout configuration.
 
 Runs on any Keras 3 backend, chosen by the KERAS_BACKEND environment variable (tensorflow, jax
-or torch), with only Keras, NumPy and that backend installed; it imports neither the book's
+or torch), with only Keras, NumPy and that backend installed. It imports neither the book's
 rnn_dropout package nor, on another backend, TensorFlow. On a GPU with the TensorFlow backend,
 the configurations that meet the cuDNN conditions of Keras run the cuDNN kernel.
 
@@ -91,7 +91,7 @@ def build_model(configuration: str, args: argparse.Namespace) -> keras.Model:
 
 
 def gpu_names() -> list[str]:
-    """Name the GPUs that the active backend sees; an empty list means it runs on the CPU."""
+    """Return the names of the GPUs the active backend can use, or an empty list on a CPU."""
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf

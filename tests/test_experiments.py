@@ -1,4 +1,4 @@
-"""The packed model holds independent branches, is seeded, and the summaries are right."""
+"""The packed model contains independent branches, is seeded, and its summaries are correct."""
 
 import keras
 import numpy as np

@@ -1,7 +1,7 @@
-"""Keras 3.15.1 behaviours behind the answers in the chapter 'Questions readers ask'.
+"""Keras 3.15.1 behaviours behind the replies in the chapter 'Questions readers ask'.
 
 Each test is named after the behaviour it pins and checks it for every layer type and setting
-the answer applies to. The comment above each group gives the question number in the chapter.
+the reply applies to. The comment above each group gives the question number in the chapter.
 """
 
 import warnings

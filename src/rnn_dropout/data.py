@@ -11,14 +11,14 @@ import numpy as np
 
 JAPANESE_VOWELS_CHANNELS = 12
 JAPANESE_VOWELS_CLASSES = 9
-# The longest utterance in either split has 29 frames; both splits pad to it so shapes agree.
+# The longest utterance in either split has 29 frames. Both splits pad to it, so shapes agree.
 JAPANESE_VOWELS_MAX_LENGTH = 29
 
 _SPLITS = ("train", "test")
 
 
 def data_dir() -> Path:
-    """Return the folder that holds the datasets.
+    """Return the folder that contains the datasets.
 
     It is ``data/`` at the top of the repository, or the folder named by the environment
     variable ``RNN_DROPOUT_DATA``.
@@ -39,8 +39,8 @@ def data_dir() -> Path:
 def load_japanese_vowels(split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Load one split of the JapaneseVowels speaker-identification dataset.
 
-    Each utterance is 7 to 29 frames of 12 LPC cepstrum coefficients; the task is to name which
-    of nine speakers said it (Kudo, Toyama and Shimbo, 1999).
+    Each utterance is 7 to 29 frames of 12 LPC cepstrum coefficients; the task is to identify
+    which of nine speakers spoke it (Kudo, Toyama and Shimbo, 1999).
 
     Args:
         split: ``"train"`` (270 utterances) or ``"test"`` (370 utterances).

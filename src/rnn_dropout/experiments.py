@@ -218,9 +218,9 @@ def build_packed_model(
     """Build and compile one model that contains K independent branches.
 
     Each branch gets its own copy of the masked input and its own noise layer. Branches whose
-    GRUs share ``(dropout, recurrent_dropout)`` run as one wide GRU with block-diagonal kernels
-    (a constraint keeps the off-diagonal blocks at zero), so that the GRU's input and recurrent
-    dropout masks, drawn per input unit and per state unit, are still independent per branch.
+    GRUs share ``(dropout, recurrent_dropout)`` run as one wide GRU with block-diagonal kernels,
+    and a constraint keeps the off-diagonal blocks at zero. The GRU draws its input and
+    recurrent masks per input unit and per state unit, so they stay independent per branch.
     Each branch has its own ``Dense`` head on its slice of the state.
 
     Args:

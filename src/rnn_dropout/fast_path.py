@@ -34,9 +34,9 @@ def cudnn_input(
 
     The entry point is where Keras checks the remaining conditions (activations, use_bias,
     unroll, a GPU), so a returned array means that the layer's dropout settings do not rule
-    cuDNN out. The entry point is replaced for the duration of the call by a recorder that
-    raises `NotImplementedError`, as the real one does without a GPU, so the layer computes
-    its output on the step-by-step path and the result does not depend on the machine.
+    cuDNN out. For the duration of the call a recorder replaces the entry point and raises
+    `NotImplementedError`, as the real one does without a GPU. So the layer computes its
+    output on the step-by-step path, and the result does not depend on the machine.
 
     Args:
         layer: A `keras.layers.GRU` or `keras.layers.LSTM`.

@@ -31,10 +31,10 @@ def make_gaps(
     Args:
         x: Array of shape (batch, timesteps, features).
         rate: Expected fraction of real values to remove, in [0, 1).
-        kind: ``"timesteps"`` removes whole frames independently; ``"blocks"`` removes one
+        kind: ``"timesteps"`` removes whole frames independently. ``"blocks"`` removes one
             contiguous run of frames per sequence, of length ``rate * length`` rounded up or
-            down at random so that its mean is exact; ``"channels"`` removes one feature for
-            the whole sequence; ``"elements"`` removes single values independently.
+            down at random so that its mean is exact. ``"channels"`` removes one feature for
+            the whole sequence. ``"elements"`` removes single values independently.
         seed: Seed of the NumPy generator; the same seed gives the same gaps.
         lengths: Integer array of shape (batch,), the number of real frames of each sequence.
             ``None`` means every frame is real.
@@ -160,7 +160,7 @@ def steps_since_observation(missing: np.ndarray) -> np.ndarray:
     """Count, per value, the steps since its feature was last observed.
 
     The count is 0 where the value is observed and k where the last observation was k steps
-    earlier; before the first observation it is the step index plus 1. This is GRU-D's time
+    earlier. Before the first observation it is the step index plus 1. This is GRU-D's time
     interval delta for unit time steps (Che et al., 2018).
 
     Args:

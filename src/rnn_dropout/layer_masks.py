@@ -23,9 +23,9 @@ def draw_layer_mask(
     """Draw the 0/1 keep mask that a Dropout-family layer applies to a batch of this shape.
 
     The layer is called on ones in training mode, which advances its seed generator, so two
-    calls draw two masks. With `seed`, a fresh copy of the layer built from its config with
-    that seed is called instead, and the layer itself is left untouched: the same seed gives
-    the same mask, as it does for Keras layers created with that seed.
+    calls draw two masks. With `seed`, a fresh copy of the layer, built from its config with
+    that seed, is called instead and the layer itself is left untouched. The same seed then
+    gives the same mask, as it does for Keras layers created with that seed.
 
     Introduced in the chapter 'A separate Dropout layer'.
 
@@ -67,10 +67,10 @@ def check_noise_shape(noise_shape: tuple | None, shape: tuple[int, ...]) -> None
     """Check that a Dropout `noise_shape` broadcasts to an input shape, as Keras needs.
 
     Keras 3.15.1 accepts any tuple of positive integers and None when the layer is created and
-    fails only when it is called, with a TensorFlow `InvalidArgumentError`. This check raises
-    the ValueError before the call. A None entry takes the input's size, and a numeric entry
-    must equal the input's size or be 1. A shorter noise shape is aligned to the input's last
-    axes, as in NumPy broadcasting.
+    fails only at the first training call, with a TensorFlow `InvalidArgumentError`. This
+    check raises the ValueError before the call. A None entry takes the input's size, and a
+    numeric entry must equal the input's size or be 1. A shorter noise shape is aligned to the
+    input's last axes, as in NumPy broadcasting.
 
     Introduced in the chapter 'noise_shape and SpatialDropout1D'.
 

@@ -12,17 +12,9 @@ Introduced in the chapter 'Monte Carlo dropout'.
 import keras
 import numpy as np
 
+from rnn_dropout.training_mode import TrainingModeModel
+
 _SEED_STATE_NAME = "seed_generator_state"
-
-
-class _TrainingModeCall(keras.Model):
-    # Model.predict passes training=False; this wrapper calls the model with training=True.
-    def __init__(self, model: keras.layers.Layer):
-        super().__init__(name=f"mc_{model.name}")
-        self.wrapped = model
-
-    def call(self, inputs, training=None):
-        return self.wrapped(inputs, training=True)
 
 
 def mc_predict(
@@ -58,9 +50,9 @@ def mc_predict(
         Array of shape (passes, n, ...) with the model's outputs, pass by pass.
 
     Raises:
-        ValueError: If model is not a Keras layer, x is not a numeric array with at least one
-            row, passes or batch_size is not a positive integer, seed is not a non-negative
-            integer, or the model returns more than one tensor.
+        ValueError: If model is not a Keras layer or returns more than one tensor. Also if x
+            is not a numeric array with at least one row, passes or batch_size is not a
+            positive integer, or seed is not a non-negative integer.
     """
     if not isinstance(model, keras.layers.Layer):
         raise ValueError(f"model must be a keras Model or Layer, got {type(model).__name__}")
@@ -80,7 +72,7 @@ def mc_predict(
         for state, start in zip(states, seeds, strict=True):
             state.assign(np.array([start, 0], dtype=state.dtype))
         # A new wrapper per call, so its traced function uses the current `trainable` flags.
-        outputs = _TrainingModeCall(model).predict(repeated, batch_size=rows, verbose=0)
+        outputs = TrainingModeModel(model).predict(repeated, batch_size=rows, verbose=0)
     finally:
         for state, value in zip(states, saved, strict=True):
             state.assign(value)

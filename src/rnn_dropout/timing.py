@@ -238,7 +238,7 @@ def ratio_chart(rows: Sequence[Ratio], baseline: str) -> plt.Figure:
 def machine_description() -> dict[str, str]:
     """Describe the machine and software a measurement ran on: platform, CPUs, versions, GPUs.
 
-    Imports Keras and, on the TensorFlow backend, TensorFlow to list the GPUs it sees.
+    Imports Keras and, on the TensorFlow backend, TensorFlow to list the GPUs it can use.
     Introduced in the chapter "Cost and the fast path".
     """
     import keras

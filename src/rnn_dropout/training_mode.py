@@ -10,7 +10,9 @@ import keras
 import numpy as np
 
 
-class _TrainingModeModel(keras.Model):
+class TrainingModeModel(keras.Model):
+    """Model that calls a wrapped layer with ``training=True``, even under ``predict``."""
+
     def __init__(self, layer: keras.layers.Layer):
         super().__init__(name=f"training_mode_{layer.name}")
         self.wrapped = layer
@@ -50,5 +52,5 @@ def predict_in_training_mode(layer: keras.layers.Layer, x: object) -> np.ndarray
             f"dtype {array.dtype} and shape {array.shape}"
         )
 
-    model = _TrainingModeModel(layer)
+    model = TrainingModeModel(layer)
     return model.predict(array, batch_size=array.shape[0], verbose=0)
