@@ -31,3 +31,26 @@ def test_missing_entry_rejected():
         gap_plots.metric_against_gap_rate(
             summary_for(["none"]), schemes=["dropout"], kinds=KINDS, rates=RATES, ylabel="a"
         )
+
+
+def test_errors_by_method_rows_and_baselines():
+    groups = {"GRU, zeros": [0.5, 0.6, 0.55], "GRU, indicator": [0.4, 0.45]}
+    figure = gap_plots.errors_by_method(groups, {"last value": 0.7}, xlabel="error (ppm)")
+
+    ax = figure.axes[0]
+    assert [label.get_text() for label in ax.get_yticklabels()] == list(groups)
+    assert [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"] == [0.7]
+
+
+@pytest.mark.parametrize(
+    ("groups", "baselines", "message"),
+    [
+        ({}, {}, "at least one method label"),
+        ({"GRU": []}, {}, "'GRU' needs a flat, non-empty sequence"),
+        ({"GRU": [0.5, float("nan")]}, {}, "errors of 'GRU' must be finite"),
+        ({"GRU": [0.5]}, {"last value": float("inf")}, "errors of 'last value' must be finite"),
+    ],
+)
+def test_errors_by_method_rejects_bad_input(groups, baselines, message):
+    with pytest.raises(ValueError, match=message):
+        gap_plots.errors_by_method(groups, baselines, xlabel="error")
