@@ -2,6 +2,7 @@
 
 The pages are served on 127.0.0.1 and every request to any other host is blocked and reported.
 Screenshots of every page, in the light and the dark theme, go to _build/screenshots/.
+Every chapter shows a figure above the fold, and every figure has alt text of its own.
 """
 
 import json
@@ -15,6 +16,9 @@ from PIL import Image, ImageStat
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 THEMES = ("light", "dark")
 PHONE_WIDTH = 390
+VIEWPORT_HEIGHT = 900
+# A chapter's first figure must start high enough on the first screen to show this much of it.
+VISIBLE_FIGURE = 250
 SEARCH_QUERY = "recurrent_dropout"
 SEARCH_EXPECTED = "chapters/dropout_parameters.html"
 
@@ -22,7 +26,7 @@ SEARCH_EXPECTED = "chapters/dropout_parameters.html"
 MATHJAX_READY = """() => !window.MathJax || !window.MathJax.startup
     || window.MathJax.startup.promise.then(() => true)"""
 
-PAGE_FACTS = """() => ({
+PAGE_FACTS = r"""() => ({
     title: document.title,
     heading: (document.querySelector("main h1, article h1, h1") || {}).textContent || "",
     mathSource: document.querySelectorAll("div.math, span.math").length,
@@ -32,6 +36,16 @@ PAGE_FACTS = """() => ({
         .filter(img => !img.complete || img.naturalWidth === 0)
         .map(img => img.getAttribute("src")),
     overflow: document.documentElement.scrollWidth - window.innerWidth,
+    firstFigureTop: (() => {
+        const image = document.querySelector("article figure img");
+        return image ? image.getBoundingClientRect().top : null;
+    })(),
+    imagesWithoutAlt: Array.from(document.querySelectorAll("article img"))
+        .filter(img => {
+            const alt = (img.getAttribute("alt") || "").trim();
+            return !alt || alt === img.getAttribute("src") || /\.(png|svg|jpe?g)$/i.test(alt);
+        })
+        .map(img => img.getAttribute("src")),
 })"""
 
 
@@ -61,7 +75,7 @@ def _pages(build_dir: Path) -> list[str]:
 
 def _open(browser, base_url: str, path: str, *, theme: str = "light", width: int = 1280):
     """Open one page and return (page, problems, requested URLs); block other hosts."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT})
     context.add_init_script(f"localStorage.setItem('mode', '{theme}');")
     context.add_init_script(f"localStorage.setItem('theme', '{theme}');")
     page = context.new_page()
@@ -107,6 +121,9 @@ def test_pages_load_cleanly(site, build_dir):
         if facts["rawDisplayMath"]:
             problems.append("raw $$ left in the page text")
         problems += [f"image not loaded: {src}" for src in facts["brokenImages"]]
+        problems += [f"image without alt text: {src}" for src in facts["imagesWithoutAlt"]]
+        if path.startswith("chapters/"):
+            problems += _fold_problems(facts["firstFigureTop"])
         page.screenshot(path=str(_screenshot_path(path, "light")), full_page=True)
         report[path] = {"requests": len(requests), "problems": problems}
         page.context.close()
@@ -161,6 +178,16 @@ def test_first_chapter_fits_phone(site, build_dir):
     assert overflow <= 1, f"{first_chapter} is {overflow}px wider than a {PHONE_WIDTH}px screen"
     assert not problems, problems
     assert not _is_blank(target)
+
+
+def _fold_problems(first_figure_top: float | None) -> list[str]:
+    """Name what keeps a chapter's first figure off the first screen, if anything does."""
+    if first_figure_top is None:
+        return ["no figure in the chapter"]
+    lowest = VIEWPORT_HEIGHT - VISIBLE_FIGURE
+    if first_figure_top > lowest:
+        return [f"first figure starts {first_figure_top:.0f}px down; above the fold is {lowest}px"]
+    return []
 
 
 def _screenshot_path(page_path: str, theme: str) -> Path:
