@@ -162,3 +162,24 @@ def test_mask_panels_reject_few_sequences():
 def test_drop_plot_rejects_mismatched_rates():
     with pytest.raises(ValueError, match="same rates"):
         heatmaps.timestep_drop_plot([1], {0.5: [0.5]}, {0.2: [0.2]}, {0.5: [True]})
+
+
+@pytest.mark.parametrize(
+    ("noise_shape", "expected"),
+    [
+        (None, "element"),
+        ((None, 1, 6), "column"),
+        ((None, None, 1), "timestep"),
+        ((None, 1, 1), "sequence"),
+    ],
+)
+def test_coin_coverage_names_each_noise_shape(noise_shape, expected):
+    layer = keras.layers.Dropout(0.5, noise_shape=noise_shape)
+    keep = layer_masks.draw_layer_mask(layer, (64, 8, 6), seed=0)
+
+    assert layer_masks.coin_coverage(keep) == expected
+
+
+def test_coin_coverage_rejects_single_timestep():
+    with pytest.raises(ValueError, match=r"at least two timesteps and two columns.*\(4, 1, 3\)"):
+        layer_masks.coin_coverage(np.ones((4, 1, 3), bool))

@@ -153,6 +153,42 @@ def timestep_drop_frequency(keep: np.ndarray) -> float:
     return float(np.mean(~keep.any(axis=2)))
 
 
+def coin_coverage(keep: np.ndarray) -> str:
+    """Name what one coin of a keep mask covers, read from the mask's values.
+
+    Introduced in the chapter 'Which dropout should I use?'.
+
+    Args:
+        keep: A (batch, timesteps, width) keep mask, boolean or 0/1, with more than one
+            timestep and more than one column.
+
+    Returns:
+        One of four names. "element": entries vary along time and along columns. "column":
+        each column keeps one value for the whole sequence. "timestep": each timestep keeps
+        one value in all its columns. "sequence": each sequence is kept or dropped whole.
+
+    Raises:
+        ValueError: If keep is not a rank-3 array of booleans or zeros and ones, or has a
+            single timestep or a single column, where the two directions cannot be told apart.
+    """
+    keep = _check_keep_mask(keep)
+    if keep.shape[1] < 2 or keep.shape[2] < 2:
+        raise ValueError(
+            f"keep needs at least two timesteps and two columns to tell them apart, got shape "
+            f"{keep.shape}; draw the mask on a larger input"
+        )
+
+    same_over_time = bool(np.all(keep == keep[:, :1, :]))
+    same_over_columns = bool(np.all(keep == keep[:, :, :1]))
+    if same_over_time and same_over_columns:
+        return "sequence"
+    if same_over_time:
+        return "column"
+    if same_over_columns:
+        return "timestep"
+    return "element"
+
+
 def all_dropped_probability(rate: float, features: int) -> float:
     """Compute the probability rate**features that elementwise dropout drops a whole timestep.
 
