@@ -42,7 +42,7 @@ setup: $(INSTALLED)
 
 lint: $(INSTALLED)
 	ruff check src tests scripts chapters
-	ruff format --check src tests scripts
+	ruff format --check src tests scripts chapters
 
 unit: $(INSTALLED)
 	pytest -n 2 tests --ignore=tests/site
