@@ -2,7 +2,8 @@
 
 The pages are served on 127.0.0.1 and every request to any other host is blocked and reported.
 Screenshots of every page, in the light and the dark theme, go to _build/screenshots/.
-Every chapter shows a figure above the fold, and every figure has alt text of its own.
+Every chapter shows a figure above the fold, every figure has alt text of its own, and no code
+cell or table scrolls sideways in a 1280 px window.
 """
 
 import json
@@ -40,6 +41,12 @@ PAGE_FACTS = r"""() => ({
         const image = document.querySelector("article figure img");
         return image ? image.getBoundingClientRect().top : null;
     })(),
+    wideCode: Array.from(document.querySelectorAll("article div.cell_input pre"))
+        .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+        .map(pre => pre.innerText.split("\n")[0].slice(0, 60)),
+    wideTables: Array.from(document.querySelectorAll("article table"))
+        .filter(table => table.scrollWidth > table.parentElement.clientWidth + 1)
+        .map(table => table.innerText.split("\n")[0].slice(0, 60)),
     imagesWithoutAlt: Array.from(document.querySelectorAll("article img"))
         .filter(img => {
             const alt = (img.getAttribute("alt") || "").trim();
@@ -122,6 +129,8 @@ def test_pages_load_cleanly(site, build_dir):
             problems.append("raw $$ left in the page text")
         problems += [f"image not loaded: {src}" for src in facts["brokenImages"]]
         problems += [f"image without alt text: {src}" for src in facts["imagesWithoutAlt"]]
+        problems += [f"code scrolls sideways: {line}" for line in facts["wideCode"]]
+        problems += [f"table scrolls sideways: {line}" for line in facts["wideTables"]]
         if path.startswith("chapters/"):
             problems += _fold_problems(facts["firstFigureTop"])
         page.screenshot(path=str(_screenshot_path(path, "light")), full_page=True)
