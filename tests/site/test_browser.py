@@ -3,7 +3,7 @@
 The pages are served on 127.0.0.1 and every request to any other host is blocked and reported.
 Screenshots of every page, in the light and the dark theme, go to _build/screenshots/.
 Every chapter shows a figure above the fold, every figure has alt text of its own, and no code
-cell or table scrolls sideways in a 1280 px window.
+cell, table or contents entry is wider than its column in a 1280 px window.
 """
 
 import json
@@ -22,6 +22,9 @@ VIEWPORT_HEIGHT = 900
 VISIBLE_FIGURE = 250
 SEARCH_QUERY = "recurrent_dropout"
 SEARCH_EXPECTED = "chapters/dropout_parameters.html"
+
+SEARCH_FINISHED = """() => /Search finished|did not match/.test(
+    (document.querySelector("#search-results .search-summary") || {}).innerText || "")"""
 
 # Waits until MathJax has typeset the page, where the page loads MathJax at all.
 MATHJAX_READY = """() => !window.MathJax || !window.MathJax.startup
@@ -44,6 +47,8 @@ PAGE_FACTS = r"""() => ({
     wideCode: Array.from(document.querySelectorAll("article div.cell_input pre"))
         .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
         .map(pre => pre.innerText.split("\n")[0].slice(0, 60)),
+    clippedSidebar: Array.from(document.querySelectorAll(".bd-sidebar-secondary"))
+        .some(sidebar => sidebar.scrollWidth > sidebar.clientWidth + 1),
     wideTables: Array.from(document.querySelectorAll("article table"))
         .filter(table => table.scrollWidth > table.parentElement.clientWidth + 1)
         .map(table => table.innerText.split("\n")[0].slice(0, 60)),
@@ -131,6 +136,8 @@ def test_pages_load_cleanly(site, build_dir):
         problems += [f"image without alt text: {src}" for src in facts["imagesWithoutAlt"]]
         problems += [f"code scrolls sideways: {line}" for line in facts["wideCode"]]
         problems += [f"table scrolls sideways: {line}" for line in facts["wideTables"]]
+        if facts["clippedSidebar"]:
+            problems.append("the page's contents sidebar cuts off an entry")
         if path.startswith("chapters/"):
             problems += _fold_problems(facts["firstFigureTop"])
         page.screenshot(path=str(_screenshot_path(path, "light")), full_page=True)
@@ -152,7 +159,8 @@ def test_pages_load_cleanly(site, build_dir):
 def test_search_finds_dropout_parameters(site):
     browser, base_url = site
     page, problems, _ = _open(browser, base_url, f"search.html?q={SEARCH_QUERY}")
-    page.wait_for_selector("#search-results li a", timeout=20_000)
+    # Sphinx adds the results one by one and then writes this summary.
+    page.wait_for_function(SEARCH_FINISHED, timeout=20_000)
     hits = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.href)")
     page.context.close()
 
