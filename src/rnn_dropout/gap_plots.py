@@ -105,7 +105,10 @@ def errors_by_method(
     named = {**values, **{label: np.array([error]) for label, error in baselines.items()}}
     for label, errors in named.items():
         if not np.isfinite(errors).all():
-            raise ValueError(f"errors of {label!r} must be finite numbers, got {errors.tolist()}")
+            raise ValueError(
+                f"errors of {label!r} must be finite numbers, got {errors.tolist()}; "
+                "remove the runs that failed or diverged"
+            )
     colours = dict(colours or {})
 
     figure, ax = plt.subplots(figsize=(7.0, 0.42 * len(values) + 1.3), layout="constrained")

@@ -169,12 +169,13 @@ def coin_coverage(keep: np.ndarray) -> str:
 
     Raises:
         ValueError: If keep is not a rank-3 array of booleans or zeros and ones, or has a
-            single timestep or a single column, where the two directions cannot be told apart.
+            single timestep or a single column. Such a mask looks the same whether its coins
+            cover columns or timesteps.
     """
     keep = _check_keep_mask(keep)
     if keep.shape[1] < 2 or keep.shape[2] < 2:
         raise ValueError(
-            f"keep needs at least two timesteps and two columns to tell them apart, got shape "
+            f"keep needs at least two timesteps and two columns to classify, got shape "
             f"{keep.shape}; draw the mask on a larger input"
         )
 
